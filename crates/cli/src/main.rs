@@ -1,0 +1,3 @@
+//! The `terrane` command.
+
+fn main() {}

@@ -6,7 +6,10 @@
 //! nothing of policies, jurisdictions or storage: deciding whether a region is allowed is
 //! the policy crate's job, with the catalog's help.
 
+mod error;
 mod resource;
+
+pub use error::ReadError;
 
 pub use resource::{
     Cloud, Diagnostic, DiagnosticKind, Estate, InputKind, Mode, RegionOrigin, Relation,

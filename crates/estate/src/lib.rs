@@ -12,6 +12,6 @@ mod resource;
 pub use error::ReadError;
 
 pub use resource::{
-    Cloud, Diagnostic, DiagnosticKind, Estate, InputKind, Mode, RegionOrigin, Relation,
-    RelationKind, Resource, ResolvedRegion, SourceLocation,
+    Cloud, Diagnostic, DiagnosticKind, Estate, InlineIgnore, InputKind, Mode, RegionOrigin,
+    Relation, RelationKind, ResolvedRegion, Resource, SourceLocation,
 };

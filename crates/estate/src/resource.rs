@@ -206,6 +206,19 @@ pub struct Resource {
     pub relations: Vec<Relation>,
     /// Where the resource is declared, when the input says so.
     pub source: Option<SourceLocation>,
+    /// Inline `# terrane:ignore[RULE-ID] reason` comments written on the resource's block.
+    pub ignores: Vec<InlineIgnore>,
+}
+
+/// An inline suppression comment on an HCL block: `# terrane:ignore[TRN-AWS-S3-001] reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineIgnore {
+    /// The rule id in brackets.
+    pub rule_id: String,
+    /// The text after the brackets; a suppression without a reason is refused.
+    pub reason: String,
+    /// Where the comment is.
+    pub source: SourceLocation,
 }
 
 /// Something a reader could not evaluate. Each becomes a finding: nothing is dropped

@@ -19,7 +19,10 @@ estate_in(jurisdiction, resources) := {
 	full := [complete(jurisdiction, r) | some r in resources]
 }
 
-complete(jurisdiction, r) := object.union(defaults(jurisdiction, r), r)
+complete(jurisdiction, r) := object.union(
+	object.union(defaults(jurisdiction, r), r),
+	{"relations": [related(jurisdiction, r, rel) | some rel in object.get(r, "relations", [])]},
+)
 
 defaults(jurisdiction, r) := {
 	"address": sprintf("%s.%s", [r.type, object.get(r, "name", "this")]),
@@ -33,7 +36,6 @@ defaults(jurisdiction, r) := {
 	"values": {},
 	"unknown": [],
 	"tags": {},
-	"relations": [related(jurisdiction, r, rel) | some rel in object.get(r, "relations", [])],
 	"source": null,
 }
 

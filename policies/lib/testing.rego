@@ -13,7 +13,7 @@ estate_in(jurisdiction, resources) := {
 	"origin": "test.json",
 	"jurisdiction": {"id": jurisdiction},
 	"resources": full,
-	"by_type": {t: [r | some r in full; r.type == t] | some x in full; t := x.type},
+	"by_type": {t: [r | some r in full; r.type == t] | some t in {x.type | some x in full}},
 	"diagnostics": [],
 } if {
 	full := [complete(jurisdiction, r) | some r in resources]

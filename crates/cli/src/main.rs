@@ -2,6 +2,7 @@
 //! exit code (0 clean, 1 findings at or above the failing severity, 2 error).
 
 mod check;
+mod inputs;
 mod policy_cmd;
 mod regions;
 
@@ -52,9 +53,7 @@ fn main() -> ExitCode {
 }
 
 /// Runs `write` against a locked, buffered stdout and flushes it.
-fn with_stdout(
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
+fn with_stdout(write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     write(&mut out)?;

@@ -15,7 +15,8 @@ pub enum ReadError {
         #[source]
         source: std::io::Error,
     },
-    /// The input is not well-formed JSON or HCL.
+    /// The input is not well-formed JSON or HCL, or a JSON field has the wrong type
+    /// (`resources` an object instead of a list), which has a position too.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Syntax {
         /// The file.

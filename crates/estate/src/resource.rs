@@ -167,7 +167,7 @@ pub struct Relation {
     /// What the link means.
     pub kind: RelationKind,
     /// The attribute path on the source that holds the link (`kms_key_id`,
-    /// `rule[0].destination[0].bucket`).
+    /// `rule.0.destination.0.bucket`: dotted, with list indices, like `unknown`).
     pub attribute: String,
     /// The target: a resource address in the same estate (`aws_kms_key.k`,
     /// `module.m.aws_s3_bucket.b["x"]`) or, when the target is outside the estate, the

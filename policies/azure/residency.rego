@@ -252,7 +252,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_cosmosdb_account")
-	lib.unknown(r, "geo_location")
+	locations_unknown(r, "geo_location")
 	f := lib.undecided_finding("TRN-AZ-RES-003", r, "cannot decide residency of the replicas: geo_location is unknown until apply")
 }
 
@@ -528,4 +528,11 @@ deny contains f if {
 		"resource classified `%s` is located in `%s`, which is not a confidential computing location (%s)",
 		[level, written_location(r), concat(", ", confidential_locations)],
 	))
+}
+
+# True when the block, one of its entries, or an entry's `location` is unknown until apply.
+# Other computed fields of an entry (such as its `id`) say nothing about where it lives.
+locations_unknown(r, block) if {
+	some path in r.unknown
+	regex.match(sprintf(`^%s(\.[0-9]+(\.location)?)?$`, [block]), path)
 }

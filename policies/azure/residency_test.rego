@@ -205,6 +205,22 @@ test_trn_az_res_003_eu_replicas_pass if {
 	count(findings) == 0
 }
 
+# A new account's replicas each have an `id` known only after apply; that must not make
+# their locations undecided.
+test_trn_az_res_003_unknown_replica_ids_pass if {
+	account := object.union(cosmos(["westeurope", "germanywestcentral"]), {"unknown": ["geo_location.0.id", "geo_location.1.id"]})
+	findings := residency.deny with input as testing.estate([account])
+	count(findings) == 0
+}
+
+test_trn_az_res_003_unknown_replica_location_undecided if {
+	account := object.union(cosmos(["westeurope"]), {"unknown": ["geo_location.1.location"]})
+	findings := residency.deny with input as testing.estate([account])
+	count(findings) == 1
+	some f in findings
+	f.undecided == true
+}
+
 test_trn_az_res_003_norway_replica_passes_in_eea if {
 	findings := residency.deny with input as testing.estate_in("EEA", [cosmos(["westeurope", "norwayeast"])])
 	count(findings) == 0

@@ -403,6 +403,13 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_container_registry")
-	lib.unknown(r, "georeplications")
+	locations_unknown(r, "georeplications")
 	f := lib.undecided_finding("TRN-AZ-XFR-005", r, "cannot decide where replicas live: georeplications is unknown until apply")
+}
+
+# True when the block, one of its entries, or an entry's `location` is unknown until apply.
+# Other computed fields of an entry (such as its `id`) say nothing about where it lives.
+locations_unknown(r, block) if {
+	some path in r.unknown
+	regex.match(sprintf(`^%s(\.[0-9]+(\.location)?)?$`, [block]), path)
 }

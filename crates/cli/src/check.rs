@@ -48,6 +48,7 @@ pub(crate) struct CheckArgs {
     all_namespaces: bool,
 
     /// Leave the built-in sovereignty pack out and evaluate only --policy directories.
+    /// Parts of the input that could not be evaluated are still reported.
     #[arg(long, requires = "policies")]
     no_pack: bool,
 
@@ -121,12 +122,15 @@ enum ColorArg {
 /// Runs the check and returns the exit code: 0 clean, 1 failing findings.
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let catalog = load_catalog(args.jurisdictions.as_deref())?;
-    if catalog.jurisdiction(&args.jurisdiction).is_none() {
+    // The report names the jurisdiction by its id, as the pack's messages do, whatever
+    // alias or case the user typed.
+    let Some(jurisdiction_id) = catalog.jurisdiction(&args.jurisdiction).map(|j| j.id.clone())
+    else {
         bail!(
             "unknown jurisdiction `{}` (see `terrane regions --help`; define more with --jurisdictions)",
             args.jurisdiction
         );
-    }
+    };
     let evaluator = build_evaluator(args, catalog)?;
     let today = match &args.today {
         Some(text) => text.parse::<Date>().with_context(|| format!("invalid --today `{text}`"))?,
@@ -144,7 +148,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     rules.extend(terrane_policy::waiver_rules());
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        jurisdiction: args.jurisdiction.to_uppercase(),
+        jurisdiction: jurisdiction_id,
         inputs: estates.iter().map(ReportInput::from_estate).collect(),
         rules,
         findings,

@@ -28,7 +28,8 @@ struct Cli {
 enum Command {
     /// Check Terraform plans, state files and `.tf` directories against the sovereignty
     /// pack and your own policies.
-    Check(check::CheckArgs),
+    // Boxed because its options are far larger than those of the other subcommands.
+    Check(Box<check::CheckArgs>),
     /// List the regions of AWS, Azure and Google Cloud with their country and jurisdiction.
     Regions(regions::RegionsArgs),
     /// List, show and test policies.
@@ -53,12 +54,25 @@ fn main() -> ExitCode {
 }
 
 /// Runs `write` against a locked, buffered stdout and flushes it.
+///
+/// A reader that closes the pipe early (`terrane check plan.json | head`) has all the output
+/// it wants, so a broken pipe is not an error: the exit code still reports the outcome.
 fn with_stdout(write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    write(&mut out)?;
-    out.flush()?;
-    Ok(())
+    let written = write(&mut out).and_then(|()| Ok(out.flush()?));
+    match written {
+        Err(error) if is_broken_pipe(&error) => Ok(()),
+        written => written,
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|error| error.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Prints the whole error chain on stderr, one cause per line.

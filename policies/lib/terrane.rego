@@ -19,24 +19,9 @@ managed(resource_type) := [r | some r in object.get(input.by_type, resource_type
 cloud_resources(cloud) := [r | some r in input.resources; r.cloud == cloud; r.mode == "managed"]
 
 # The attribute at a dotted path (`versioning.0.enabled`), or `default` when absent.
-# Paths without a dot, the most common case, skip the split.
-value(r, path, default_value) := object.get(r.values, path, default_value) if {
-	not contains(path, ".")
-}
-
-value(r, path, default_value) := object.get(r.values, split_path(path), default_value) if {
-	contains(path, ".")
-}
-
-split_path(path) := [to_key(p) | some p in split(path, ".")]
-
-# Numeric path segments index arrays. A table lookup is much cheaper than a regular
-# expression per segment, and nested blocks never have more entries than this in practice.
-block_indices := {sprintf("%d", [i]): i | some i in numbers.range(0, 255)}
-
-to_key(p) := block_indices[p]
-
-to_key(p) := p if not block_indices[p]
+# One body and one builtin call: every rule calls this for every resource it inspects,
+# and each extra body or nested call costs more than the lookup itself.
+value(r, path, default_value) := object.get(r.values, terrane.path(path), default_value)
 
 # True when the attribute is unknown until apply. Rules that require a value treat an
 # unknown one as set; rules that inspect the value report that they cannot decide.

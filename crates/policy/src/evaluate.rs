@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::num::NonZeroUsize;
 
 use regorus::Value;
@@ -13,7 +14,7 @@ use crate::input::{self, EstateInput};
 use crate::locate::CatalogHandle;
 use crate::pack::{self, CompiledPack, DenyPackage, NOT_EVALUATED_RULE_ID};
 use crate::user::{self, Namespaces, UserPolicies, UserResult};
-use crate::value::Interner;
+use crate::value::{Interner, WordHasher};
 use crate::{Finding, FindingKind, PolicyError, PolicySource, RuleMeta, Severity, source};
 
 /// The findings of one estate with the metadata of every rule that could report.
@@ -29,7 +30,35 @@ pub struct Evaluation {
 /// Evaluates estates against the built-in pack and user policies for one jurisdiction.
 ///
 /// Building it compiles every policy and validates the pack's metadata once; each
-/// [`Evaluator::evaluate`] call then only builds the input and runs the rules.
+/// [`Evaluator::evaluate`] call then only builds the input and runs the rules. The pack's
+/// packages are shared out between threads, each with its own copy of the engine; every
+/// package sees the whole estate.
+///
+/// # Examples
+///
+/// ```
+/// use terrane_catalog::Catalog;
+/// use terrane_estate::{Estate, InputKind};
+/// use terrane_policy::{Evaluator, PolicySource};
+///
+/// let policy = PolicySource::new(
+///     "policy/main.rego",
+///     "package main\nimport rego.v1\nwarn contains \"empty estate\" if count(data.terrane.estate.resources) == 0\n",
+/// );
+/// let evaluator = Evaluator::builder(Catalog::builtin(), "EU")
+///     .without_pack()
+///     .policies([policy])
+///     .build()?;
+/// let estate = Estate {
+///     kind: InputKind::Plan,
+///     origin: "plan.json".into(),
+///     resources: Vec::new(),
+///     diagnostics: Vec::new(),
+/// };
+/// let evaluation = evaluator.evaluate(&estate)?;
+/// assert_eq!(evaluation.findings[0].message, "empty estate");
+/// # Ok::<(), terrane_policy::PolicyError>(())
+/// ```
 #[derive(Clone)]
 pub struct Evaluator {
     catalog: CatalogHandle,
@@ -97,7 +126,7 @@ impl Evaluator {
         document: &serde_json::Value,
     ) -> Result<Evaluation, PolicyError> {
         let jurisdiction = self.jurisdiction()?;
-        let input = input::build(&self.catalog, jurisdiction, estate);
+        let input = input::build(&self.catalog, jurisdiction, estate, self.threads);
         let context = FindingContext::new(estate, &input);
 
         let mut findings: Vec<(usize, Finding)> =
@@ -316,7 +345,7 @@ fn balance<'a>(
     };
     let mut packages: Vec<(usize, &DenyPackage)> =
         packages.iter().map(|package| (cost(package), package)).collect();
-    packages.sort_by(|a, b| b.0.cmp(&a.0));
+    packages.sort_by_key(|(cost, _)| std::cmp::Reverse(*cost));
 
     let mut groups: Vec<(usize, Vec<&DenyPackage>)> = vec![(0, Vec::new()); threads.max(1)];
     for (cost, package) in packages {
@@ -375,7 +404,7 @@ fn pack_result(path: &str, item: &Value) -> Result<PackResult, PolicyError> {
 /// What findings need to know about the estate: where each resource is and its region.
 struct FindingContext<'a> {
     estate: &'a Estate,
-    index: HashMap<&'a str, usize>,
+    index: HashMap<&'a str, usize, BuildHasherDefault<WordHasher>>,
     regions: &'a [Option<String>],
 }
 

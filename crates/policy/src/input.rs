@@ -2,20 +2,29 @@
 //! policies see it (`data.terrane.estate`), built directly as regorus values.
 //!
 //! The shape is the contract in `docs/src/policy-input.md`. Values are reference counted,
-//! so `by_type` shares the resource objects of `resources`, and resources in the same
-//! region share one location object.
+//! so `by_type` shares the resource objects of `resources`, resources in the same region
+//! share one location object, and repeated keys and enumerations share one string.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
+use std::num::NonZeroUsize;
 
 use regorus::Value;
 use terrane_catalog::{Catalog, Jurisdiction, Provider};
 use terrane_estate::{Cloud, Diagnostic, Estate, RegionOrigin, Relation, Resource, SourceLocation};
 
 use crate::locate::{self, Locator};
-use crate::value::Interner;
+use crate::value::{Interner, WordHasher};
 
 /// The reason given for a resource whose region could not be found.
 const NO_REGION: &str = "no region found";
+
+/// Below this many resources a single thread builds the input: starting threads would
+/// cost more than it saves.
+const PARALLEL_THRESHOLD: usize = 4096;
+
+/// A map keyed by resource address.
+type AddressIndex<'a> = HashMap<&'a str, usize, BuildHasherDefault<WordHasher>>;
 
 /// The estate as a policy input, with what findings need to know about each resource.
 pub(crate) struct EstateInput {
@@ -28,26 +37,17 @@ pub(crate) struct EstateInput {
     pub(crate) type_counts: HashMap<String, usize>,
 }
 
-/// Builds the input for `estate` under `jurisdiction`.
+/// Builds the input for `estate` under `jurisdiction`, on up to `threads` threads.
 pub(crate) fn build(
     catalog: &Catalog,
     jurisdiction: &Jurisdiction,
     estate: &Estate,
+    threads: NonZeroUsize,
 ) -> EstateInput {
-    let mut builder = Builder {
-        locator: Locator::new(catalog, jurisdiction),
-        interner: Interner::default(),
-        addresses: estate
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(index, resource)| (resource.address.as_str(), index))
-            .collect(),
-    };
-
     // Locations first, so that relations can point at their target's location.
+    let mut locator = Locator::new(catalog, jurisdiction);
     let locations: Vec<Value> =
-        estate.resources.iter().map(|resource| builder.resource_location(resource)).collect();
+        estate.resources.iter().map(|resource| resource_location(&mut locator, resource)).collect();
     let regions = estate
         .resources
         .iter()
@@ -58,30 +58,34 @@ pub(crate) fn build(
                 .or_else(|| resource.region.as_ref().map(|region| region.value.clone()))
         })
         .collect();
+    let addresses: AddressIndex<'_> = estate
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| (resource.address.as_str(), index))
+        .collect();
+    let shared = Shared { catalog, jurisdiction, estate, locations: &locations, addresses };
+
+    let resources = build_resources(&shared, threads);
 
     let mut by_type: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    let mut resources = Vec::with_capacity(estate.resources.len());
-    for (resource, location) in estate.resources.iter().zip(&locations) {
-        let value = builder.resource(estate, &locations, resource, location.clone());
+    for (resource, value) in estate.resources.iter().zip(&resources) {
         by_type.entry(&resource.resource_type).or_default().push(value.clone());
-        resources.push(value);
     }
     let type_counts = by_type
         .iter()
         .map(|(resource_type, group)| ((*resource_type).to_owned(), group.len()))
         .collect();
-
     let by_type = Value::from(
         by_type
             .into_iter()
-            .map(|(resource_type, group)| {
-                (builder.interner.string(resource_type), Value::from(group))
-            })
+            .map(|(resource_type, group)| (Value::from(resource_type), Value::from(group)))
             .collect::<BTreeMap<_, _>>(),
     );
+    let mut builder = Builder::new(&shared);
     let diagnostics: Vec<Value> =
         estate.diagnostics.iter().map(|diagnostic| builder.diagnostic(diagnostic)).collect();
-    let value = builder.interner.object([
+    let value = crate::value::object([
         ("kind", Value::from(estate.kind.as_str())),
         ("origin", Value::from(estate.origin.to_string_lossy().as_ref())),
         ("jurisdiction", jurisdiction_value(jurisdiction)),
@@ -138,95 +142,200 @@ pub(crate) fn region_origin(origin: &RegionOrigin) -> String {
     }
 }
 
-struct Builder<'a> {
-    locator: Locator<'a>,
-    interner: Interner,
-    addresses: HashMap<&'a str, usize>,
+fn resource_location(locator: &mut Locator<'_>, resource: &Resource) -> Value {
+    let Some(region) = &resource.region else {
+        return locate::unknown(NO_REGION);
+    };
+    match provider(resource.cloud) {
+        Some(provider) => locator.locate(provider, &region.value),
+        None => {
+            locate::unknown(&format!("`{}` is not a cloud with catalogued regions", resource.cloud))
+        }
+    }
 }
 
-impl Builder<'_> {
-    fn resource_location(&mut self, resource: &Resource) -> Value {
-        let Some(region) = &resource.region else {
-            return locate::unknown(NO_REGION);
-        };
-        match provider(resource.cloud) {
-            Some(provider) => self.locator.locate(provider, &region.value),
-            None => locate::unknown(&format!(
-                "`{}` is not a cloud with catalogued regions",
-                resource.cloud
-            )),
+/// The resource objects in estate order, built in contiguous chunks on `threads`
+/// threads.
+fn build_resources(shared: &Shared<'_>, threads: NonZeroUsize) -> Vec<Value> {
+    let resources = &shared.estate.resources;
+    if threads.get() == 1 || resources.len() < PARALLEL_THRESHOLD {
+        return Builder::new(shared).resources(0, resources);
+    }
+
+    let chunk = resources.len().div_ceil(threads.get());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = resources
+            .chunks(chunk)
+            .enumerate()
+            .map(|(number, part)| {
+                scope.spawn(move || Builder::new(shared).resources(number * chunk, part))
+            })
+            .collect();
+        let mut values = Vec::with_capacity(resources.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => values.extend(part),
+                // A builder thread only panics on a bug; hand its panic to the caller
+                // unchanged rather than returning a partial input.
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        values
+    })
+}
+
+/// What every builder thread reads.
+struct Shared<'a> {
+    catalog: &'a Catalog,
+    jurisdiction: &'a Jurisdiction,
+    estate: &'a Estate,
+    locations: &'a [Value],
+    addresses: AddressIndex<'a>,
+}
+
+/// The object keys of the input, allocated once per builder.
+struct Keys {
+    address: Value,
+    resource_type: Value,
+    name: Value,
+    mode: Value,
+    cloud: Value,
+    provider: Value,
+    region: Value,
+    region_origin: Value,
+    location: Value,
+    values: Value,
+    unknown: Value,
+    tags: Value,
+    relations: Value,
+    source: Value,
+    kind: Value,
+    attribute: Value,
+    target: Value,
+    target_type: Value,
+    target_location: Value,
+    file: Value,
+    line: Value,
+    message: Value,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        Keys {
+            address: Value::from("address"),
+            resource_type: Value::from("type"),
+            name: Value::from("name"),
+            mode: Value::from("mode"),
+            cloud: Value::from("cloud"),
+            provider: Value::from("provider"),
+            region: Value::from("region"),
+            region_origin: Value::from("region_origin"),
+            location: Value::from("location"),
+            values: Value::from("values"),
+            unknown: Value::from("unknown"),
+            tags: Value::from("tags"),
+            relations: Value::from("relations"),
+            source: Value::from("source"),
+            kind: Value::from("kind"),
+            attribute: Value::from("attribute"),
+            target: Value::from("target"),
+            target_type: Value::from("target_type"),
+            target_location: Value::from("target_location"),
+            file: Value::from("file"),
+            line: Value::from("line"),
+            message: Value::from("message"),
+        }
+    }
+}
+
+/// Builds objects for one thread, with its own caches.
+struct Builder<'a> {
+    shared: &'a Shared<'a>,
+    locator: Locator<'a>,
+    interner: Interner,
+    keys: Keys,
+}
+
+impl<'a> Builder<'a> {
+    fn new(shared: &'a Shared<'a>) -> Builder<'a> {
+        Builder {
+            shared,
+            locator: Locator::new(shared.catalog, shared.jurisdiction),
+            interner: Interner::default(),
+            keys: Keys::new(),
         }
     }
 
-    fn resource(
-        &mut self,
-        estate: &Estate,
-        locations: &[Value],
-        resource: &Resource,
-        location: Value,
-    ) -> Value {
-        let region = resource.region.as_ref();
-        let relations = resource
-            .relations
+    /// The objects of `resources`, the first of which is at `offset` in the estate.
+    fn resources(&mut self, offset: usize, resources: &[Resource]) -> Vec<Value> {
+        resources
             .iter()
-            .map(|relation| self.relation(estate, locations, resource, relation))
-            .collect::<Vec<_>>();
-        let unknown =
-            resource.unknown.iter().map(|path| self.interner.string(path)).collect::<Vec<_>>();
+            .enumerate()
+            .map(|(index, resource)| {
+                let location =
+                    self.shared.locations.get(offset + index).cloned().unwrap_or(Value::Null);
+                self.resource(resource, location)
+            })
+            .collect()
+    }
+
+    fn resource(&mut self, resource: &Resource, location: Value) -> Value {
+        let region = resource.region.as_ref();
+        let relations: Vec<Value> =
+            resource.relations.iter().map(|relation| self.relation(resource, relation)).collect();
+        let unknown: Vec<Value> =
+            resource.unknown.iter().map(|path| self.interner.string(path)).collect();
         let tags = resource
             .tags
             .iter()
             .map(|(key, value)| (self.interner.string(key), Value::from(value.as_str())))
             .collect::<BTreeMap<_, _>>();
+        let region_value = region.map_or(Value::Null, |region| self.interner.string(&region.value));
+        let origin = region
+            .map_or(Value::Null, |region| self.interner.string(&region_origin(&region.origin)));
+        let source = resource.source.as_ref().map_or(Value::Null, |source| self.source(source));
+        let keys = &self.keys;
         let fields = [
-            ("address", Value::from(resource.address.as_str())),
-            ("type", self.interner.string(&resource.resource_type)),
-            ("name", Value::from(resource.name.as_str())),
-            ("mode", self.interner.string(resource.mode.as_str())),
-            ("cloud", self.interner.string(resource.cloud.as_str())),
-            ("provider", self.interner.string(&resource.provider)),
-            ("region", region.map_or(Value::Null, |region| self.interner.string(&region.value))),
-            (
-                "region_origin",
-                region.map_or(Value::Null, |region| {
-                    self.interner.string(&region_origin(&region.origin))
-                }),
-            ),
-            ("location", location),
-            ("values", self.interner.json_object(&resource.attributes)),
-            ("unknown", Value::from(unknown)),
-            ("tags", Value::from(tags)),
-            ("relations", Value::from(relations)),
-            ("source", resource.source.as_ref().map_or(Value::Null, |source| self.source(source))),
+            (keys.address.clone(), Value::from(resource.address.as_str())),
+            (keys.resource_type.clone(), self.interner.string(&resource.resource_type)),
+            (keys.name.clone(), Value::from(resource.name.as_str())),
+            (keys.mode.clone(), self.interner.string(resource.mode.as_str())),
+            (keys.cloud.clone(), self.interner.string(resource.cloud.as_str())),
+            (keys.provider.clone(), self.interner.string(&resource.provider)),
+            (keys.region.clone(), region_value),
+            (keys.region_origin.clone(), origin),
+            (keys.location.clone(), location),
+            (keys.values.clone(), self.interner.json_object(&resource.attributes)),
+            (keys.unknown.clone(), Value::from(unknown)),
+            (keys.tags.clone(), Value::from(tags)),
+            (keys.relations.clone(), Value::from(relations)),
+            (keys.source.clone(), source),
         ];
-        self.interner.object(fields)
+        Value::from(BTreeMap::from(fields))
     }
 
-    fn relation(
-        &mut self,
-        estate: &Estate,
-        locations: &[Value],
-        resource: &Resource,
-        relation: &Relation,
-    ) -> Value {
-        let (target_type, target_location) = match self.addresses.get(relation.target.as_str()) {
+    fn relation(&mut self, resource: &Resource, relation: &Relation) -> Value {
+        let shared = self.shared;
+        let (target_type, target_location) = match shared.addresses.get(relation.target.as_str()) {
             Some(&index) => {
-                let target_type = estate
+                let target_type = shared
+                    .estate
                     .resources
                     .get(index)
                     .map_or(Value::Null, |target| self.interner.string(&target.resource_type));
-                (target_type, locations.get(index).cloned().unwrap_or(Value::Null))
+                (target_type, shared.locations.get(index).cloned().unwrap_or(Value::Null))
             }
             None => (Value::Null, self.identifier_location(resource, &relation.target)),
         };
+        let keys = &self.keys;
         let fields = [
-            ("kind", self.interner.string(relation.kind.as_str())),
-            ("attribute", self.interner.string(&relation.attribute)),
-            ("target", Value::from(relation.target.as_str())),
-            ("target_type", target_type),
-            ("target_location", target_location),
+            (keys.kind.clone(), self.interner.string(relation.kind.as_str())),
+            (keys.attribute.clone(), self.interner.string(&relation.attribute)),
+            (keys.target.clone(), Value::from(relation.target.as_str())),
+            (keys.target_type.clone(), target_type),
+            (keys.target_location.clone(), target_location),
         ];
-        self.interner.object(fields)
+        Value::from(BTreeMap::from(fields))
     }
 
     /// The location embedded in an identifier outside the estate (a KMS key ARN, a
@@ -242,23 +351,24 @@ impl Builder<'_> {
 
     fn source(&mut self, source: &SourceLocation) -> Value {
         let fields = [
-            ("file", self.interner.string(&source.file.to_string_lossy())),
-            ("line", source.line.map_or(Value::Null, Value::from)),
+            (self.keys.file.clone(), self.interner.string(&source.file.to_string_lossy())),
+            (self.keys.line.clone(), source.line.map_or(Value::Null, Value::from)),
         ];
-        self.interner.object(fields)
+        Value::from(BTreeMap::from(fields))
     }
 
     fn diagnostic(&mut self, diagnostic: &Diagnostic) -> Value {
+        let source = diagnostic.source.as_ref().map_or(Value::Null, |source| self.source(source));
         let fields = [
-            ("kind", self.interner.string(diagnostic.kind.as_str())),
-            ("address", diagnostic.address.as_deref().map_or(Value::Null, Value::from)),
-            ("message", Value::from(diagnostic.message.as_str())),
+            (self.keys.kind.clone(), self.interner.string(diagnostic.kind.as_str())),
             (
-                "source",
-                diagnostic.source.as_ref().map_or(Value::Null, |source| self.source(source)),
+                self.keys.address.clone(),
+                diagnostic.address.as_deref().map_or(Value::Null, Value::from),
             ),
+            (self.keys.message.clone(), Value::from(diagnostic.message.as_str())),
+            (self.keys.source.clone(), source),
         ];
-        self.interner.object(fields)
+        Value::from(BTreeMap::from(fields))
     }
 }
 
@@ -366,7 +476,7 @@ mod tests {
         ));
         let nowhere = locate::unknown("no region found");
 
-        let input = build(catalog, eu, &estate());
+        let input = build(catalog, eu, &estate(), NonZeroUsize::MIN);
 
         let expected_bucket = serde_json::json!({
             "address": "module.data.aws_s3_bucket.logs",

@@ -7,6 +7,7 @@
 //! from disk; evaluation never calls it.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::panic))]
 
+mod builtins;
 mod error;
 mod evaluate;
 mod finding;

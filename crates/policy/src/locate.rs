@@ -6,17 +6,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use regorus::Value;
 use terrane_catalog::{Assessment, Catalog, Jurisdiction, Provider};
 
-use crate::PolicyError;
-use crate::value::{object, string_array};
-
-/// The path of the builtin, as rules call it.
-const LOCATE: &str = "terrane.locate";
+use crate::value::{WordHasher, object, string_array};
 
 /// A shared handle on the catalog that resolves locations: the built-in catalog, or one
 /// extended with the user's own jurisdictions. Cloning is cheap.
@@ -75,26 +72,15 @@ impl fmt::Debug for CatalogHandle {
     }
 }
 
-/// Registers `terrane.locate(jurisdiction_id, cloud, value)` on `engine`.
-pub(crate) fn register(
-    engine: &mut regorus::Engine,
-    catalog: &CatalogHandle,
-) -> Result<(), PolicyError> {
+/// `terrane.locate(jurisdiction_id, cloud, value)`: the location object of `value`.
+pub(crate) fn builtin(catalog: &CatalogHandle) -> impl regorus::Extension + use<> {
     let catalog = catalog.clone();
-    let locate = move |arguments: Vec<Value>| -> anyhow::Result<Value> {
+    move |arguments: Vec<Value>| -> anyhow::Result<Value> {
         let [jurisdiction, cloud, raw] = arguments.as_slice() else {
             return Ok(unknown("terrane.locate takes three arguments"));
         };
         Ok(locate(&catalog, jurisdiction, cloud, raw))
-    };
-    engine.add_extension(LOCATE.to_owned(), 3, Box::new(locate)).map_err(|error| {
-        PolicyError::Compile {
-            path: LOCATE.into(),
-            line: 0,
-            column: 0,
-            message: crate::source::one_line(&error.to_string()),
-        }
-    })
+    }
 }
 
 /// The location object for `assessment`.
@@ -125,7 +111,7 @@ pub(crate) struct Locator<'a> {
     catalog: &'a Catalog,
     jurisdiction: &'a Jurisdiction,
     // One map per provider, so that lookups borrow the raw value instead of allocating.
-    cache: [HashMap<String, Value>; 3],
+    cache: [HashMap<String, Value, BuildHasherDefault<WordHasher>>; 3],
 }
 
 impl<'a> Locator<'a> {

@@ -16,7 +16,8 @@ use std::str::FromStr;
 
 use regorus::Value;
 
-use crate::locate::{self, CatalogHandle};
+use crate::builtins;
+use crate::locate::CatalogHandle;
 use crate::source::{self, LoadedModule};
 use crate::{PolicyError, PolicySource, RuleMeta, Severity};
 
@@ -131,7 +132,7 @@ impl CompiledPack {
         sources: &[PolicySource],
     ) -> Result<CompiledPack, PolicyError> {
         let mut engine = regorus::Engine::new();
-        locate::register(&mut engine, catalog)?;
+        builtins::register(&mut engine, catalog)?;
         let modules = source::add_sources(&mut engine, sources)?;
         source::check(&mut engine)?;
 
@@ -229,10 +230,11 @@ fn parse_meta(id: &str, meta: &Value) -> Result<RuleMeta, String> {
             ));
         }
     }
-    if let Some(declared) = fields.get(&Value::from("id")) {
-        if !declared.as_string().is_ok_and(|declared| &**declared == id) {
-            return Err(format!("the `id` field {declared} differs from the key"));
-        }
+    let declared = fields.get(&Value::from("id"));
+    if let Some(declared) = declared
+        && !declared.as_string().is_ok_and(|declared| &**declared == id)
+    {
+        return Err(format!("the `id` field {declared} differs from the key"));
     }
 
     let severity = text_field(meta, "severity")?;

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use regorus::Value;
 
-use crate::locate::{self, CatalogHandle};
+use crate::builtins;
+use crate::locate::CatalogHandle;
 use crate::{PolicyError, PolicySource, pack, source};
 
 /// The outcome of every test found.
@@ -96,7 +97,7 @@ pub enum TestOutcome {
 /// ```
 pub fn run_tests(sources: &[PolicySource]) -> Result<TestReport, PolicyError> {
     let mut engine = regorus::Engine::new();
-    locate::register(&mut engine, &CatalogHandle::builtin())?;
+    builtins::register(&mut engine, &CatalogHandle::builtin())?;
     source::add_sources(&mut engine, &pack::library())?;
     let modules = source::add_sources(&mut engine, sources)?;
     source::check(&mut engine)?;

@@ -8,7 +8,8 @@ use std::str::FromStr;
 
 use regorus::Value;
 
-use crate::locate::{self, CatalogHandle};
+use crate::builtins;
+use crate::locate::CatalogHandle;
 use crate::source::{self, LoadedModule};
 use crate::value::object;
 use crate::{FindingKind, PolicyError, PolicySource, RuleMeta, Severity};
@@ -89,7 +90,7 @@ impl UserPolicies {
         // As in OPA and conftest, a builtin error makes its expression undefined in user
         // policies; the pack keeps strict errors so that its mistakes fail loudly.
         engine.set_strict_builtin_errors(false);
-        locate::register(&mut engine, catalog)?;
+        builtins::register(&mut engine, catalog)?;
         let modules = source::add_sources(&mut engine, sources)?;
         add_data(&mut engine, data)?;
         source::check(&mut engine)?;

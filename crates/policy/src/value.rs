@@ -1,6 +1,7 @@
 //! Building regorus values directly from Rust data, without a JSON text round trip.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regorus::Value;
 
@@ -24,7 +25,47 @@ pub(crate) fn string_array<S: AsRef<str>>(items: &[S]) -> Value {
 /// allocated once and shared by reference count.
 #[derive(Default)]
 pub(crate) struct Interner {
-    strings: HashMap<String, Value>,
+    strings: HashMap<String, Value, BuildHasherDefault<WordHasher>>,
+}
+
+/// A fast hasher for the interner's short keys. The keys come from the estate being
+/// evaluated, never from a network peer, so resistance to collision flooding is not
+/// needed and the default SipHash only costs time.
+#[derive(Default)]
+pub(crate) struct WordHasher {
+    state: u64,
+}
+
+impl WordHasher {
+    /// An odd constant with well-mixed bits (the fractional part of the golden ratio).
+    const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    fn mix(&mut self, word: u64) {
+        self.state = (self.state.rotate_left(5) ^ word).wrapping_mul(Self::MULTIPLIER);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let mut tail = [0; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.mix(u64::from_le_bytes(tail) ^ (rest.len() as u64) << 56);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.mix(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.state
+    }
 }
 
 impl Interner {
@@ -36,19 +77,6 @@ impl Interner {
         let value = Value::from(text);
         self.strings.insert(text.to_owned(), value.clone());
         value
-    }
-
-    /// An object value from `(key, value)` pairs, with interned keys.
-    pub(crate) fn object<'a>(
-        &mut self,
-        entries: impl IntoIterator<Item = (&'a str, Value)>,
-    ) -> Value {
-        Value::from(
-            entries
-                .into_iter()
-                .map(|(key, value)| (self.string(key), value))
-                .collect::<BTreeMap<_, _>>(),
-        )
     }
 
     /// The regorus value of a JSON value. Object keys are interned; string values are

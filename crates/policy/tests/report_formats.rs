@@ -285,7 +285,9 @@ fn junit_is_xml_with_the_attributes_gitlab_reads() {
                     .attributes()
                     .map(|attribute| {
                         let attribute = attribute.expect("attributes are well-formed");
-                        let value = attribute.unescape_value().expect("values unescape");
+                        let value = attribute
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .expect("values unescape");
                         (attribute.key.into_inner().to_owned(), value.into_owned())
                     })
                     .collect();

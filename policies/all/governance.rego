@@ -199,67 +199,81 @@ effective_tags(r) := object.union_n(array.concat(
 	],
 ))
 
+# The dotted attribute paths of `tag_paths`, joined once per evaluation.
+tag_path_names := {cloud: [concat(".", [sprintf("%v", [p]) | some p in path]) | some path in paths] |
+	some cloud, paths in tag_paths
+}
+
 tags_unknown(r) if {
-	some path in tag_paths[r.cloud]
-	lib.unknown(r, concat(".", [sprintf("%v", [p]) | some p in path]))
+	some name in tag_path_names[r.cloud]
+	lib.unknown(r, name)
 }
 
 tag_value(tags, key) := lower(tags[key]) if is_string(tags[key])
 
 tag_value(tags, key) := "" if not is_string(tags[key])
 
-missing_tags(r) := sort([k |
-	some key, _ in required_tags
-	k := lower(key)
-	tag_value(effective_tags(r), k) == ""
-])
+required_keys := sort([lower(key) | some key, _ in required_tags])
 
-deny contains f if {
+allowed_by_key := {lower(key): [lower(v) | some v in values] | some key, values in required_tags}
+
+# Every taggable resource with its effective tags, the required keys it lacks, and whether
+# its tags are known before apply. Computed once per evaluation, so that each resource's
+# tags are gathered once rather than once per rule body and required key.
+tag_checks := [check |
 	some r in managed
 	taggable(r)
-	not tags_unknown(r)
-	missing := missing_tags(r)
-	count(missing) > 0
-	f := lib.finding("TRN-ALL-GOV-001", r, sprintf(
+	tags := effective_tags(r)
+	check := {
+		"resource": r,
+		"tags": tags,
+		"missing": [k | some k in required_keys; tag_value(tags, k) == ""],
+		"unknown": tags_unknown_flag(r),
+	}
+]
+
+tags_unknown_flag(r) := true if tags_unknown(r)
+
+tags_unknown_flag(r) := false if not tags_unknown(r)
+
+deny contains f if {
+	some check in tag_checks
+	not check.unknown
+	count(check.missing) > 0
+	f := lib.finding("TRN-ALL-GOV-001", check.resource, sprintf(
 		"required tags %s are missing, expected them set (allowed values: %s)",
-		[gcp.quoted(missing), allowed_summary(missing)],
+		[gcp.quoted(check.missing), allowed_summary(check.missing)],
 	))
 }
 
 allowed_summary(keys) := concat("; ", [sprintf("%s: %s", [k, allowed_text(k)]) | some k in keys])
 
-allowed_text(k) := "any" if count(allowed_for(k)) == 0
+allowed_text(k) := "any" if count(allowed_by_key[k]) == 0
 
-allowed_text(k) := concat(", ", allowed_for(k)) if count(allowed_for(k)) > 0
-
-allowed_for(k) := [lower(v) | some key, values in required_tags; lower(key) == k; some v in values]
+allowed_text(k) := concat(", ", allowed_by_key[k]) if count(allowed_by_key[k]) > 0
 
 deny contains f if {
-	some r in managed
-	taggable(r)
-	not tags_unknown(r)
-	tags := effective_tags(r)
-	some key, _ in required_tags
-	k := lower(key)
-	allowed := allowed_for(k)
+	some check in tag_checks
+	not check.unknown
+	some k in required_keys
+	allowed := allowed_by_key[k]
 	count(allowed) > 0
-	value := tag_value(tags, k)
+	value := tag_value(check.tags, k)
 	value != ""
 	not value in allowed
-	f := lib.finding("TRN-ALL-GOV-001", r, sprintf(
+	f := lib.finding("TRN-ALL-GOV-001", check.resource, sprintf(
 		"tag `%s` is `%s`, expected one of %s",
-		[k, tags[k], gcp.quoted(allowed)],
+		[k, check.tags[k], gcp.quoted(allowed)],
 	))
 }
 
 deny contains f if {
-	some r in managed
-	taggable(r)
-	tags_unknown(r)
-	count(missing_tags(r)) > 0
-	f := lib.undecided_finding("TRN-ALL-GOV-001", r, sprintf(
+	some check in tag_checks
+	check.unknown
+	count(check.missing) > 0
+	f := lib.undecided_finding("TRN-ALL-GOV-001", check.resource, sprintf(
 		"tags are unknown until apply, expected %s set",
-		[gcp.quoted(missing_tags(r))],
+		[gcp.quoted(check.missing)],
 	))
 }
 

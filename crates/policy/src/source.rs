@@ -182,6 +182,11 @@ fn add_source(engine: &mut regorus::Engine, source: &PolicySource) -> Result<(),
     let Err(v1_error) = v1 else {
         return Ok(());
     };
+    // Only a file that reads as v0 is retried as v0: the v0 parser prints keyword warnings
+    // on stderr, and a v1 file's own error is the one worth reporting.
+    if !looks_like_v0(&source.text) {
+        return Err(compile_error(&source.path, &v1_error.to_string()));
+    }
 
     engine.set_rego_v0(true);
     let v0 = engine.add_policy(label, source.text.clone());
@@ -190,10 +195,7 @@ fn add_source(engine: &mut regorus::Engine, source: &PolicySource) -> Result<(),
         return Ok(());
     };
 
-    // Report the error of the dialect the file appears to be written in, so that a typo
-    // in a v1 file is not reported as a v0 complaint about `if`.
-    let error = if looks_like_v0(&source.text) { v0_error } else { v1_error };
-    Err(compile_error(&source.path, &error.to_string()))
+    Err(compile_error(&source.path, &v0_error.to_string()))
 }
 
 /// True when the text uses v0 idioms: `future.keywords` imports, or rule bodies without

@@ -84,8 +84,6 @@ fn refuses_bad_input_naming_the_file_and_position() {
             "policy_not_compiling",
             &["check", "--policy", "crates/cli/tests/fixtures/policies/broken", AWS_EXAMPLE],
         ),
-        // FIXME: regorus prints parser warnings on stderr when the engine retries a v1 file
-        // without `import rego.v1` as v0; the error line that ends the output is right.
         (
             "policy_not_compiling_without_import",
             &[

@@ -182,7 +182,7 @@ taggable(r) if count(gcp.object_or_empty(r.tags)) > 0
 taggable(r) if {
 	some path in tag_paths[r.cloud]
 	count(path) == 1
-	path[0] in object.keys(r.values)
+	_ = r.values[path[0]]
 }
 
 taggable(r) if {

@@ -25,20 +25,8 @@ group(pairs) := json.patch(
 )
 
 # The attribute at a dotted path (`versioning.0.enabled`), or `default_value` when it is
-# absent or null. Unlike `lib.value` it tells list indices from names without a regular
-# expression: rules read attributes in every loop, and compiling a pattern per path
-# segment dominated evaluation time on large estates.
-value(r, path, default_value) := v if {
-	v := object.get(object_or_empty(object.get(r, "values", {})), path_keys(path), default_value)
-	v != null
-} else := default_value
-
-path_keys(path) := [path_key(segment) | some segment in split(path, ".")]
-
-path_key(segment) := to_number(segment) if {
-	segment != ""
-	trim(segment, "0123456789") == ""
-} else := segment
+# absent or null.
+value(r, path, default_value) := lib.setting(r, path, default_value)
 
 # `x` when it is an array, else an empty array.
 list(x) := x if is_array(x)

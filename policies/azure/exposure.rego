@@ -61,24 +61,9 @@ rules["TRN-AZ-PUB-002"] := {
 	"modes": ["plan", "state", "hcl", "live"],
 }
 
-# The value of an attribute, or the provider's default when it is absent or null.
-# A top-level attribute is read directly, which spares lib.value's path parsing on the
-# hottest calls.
-setting(r, path, default_value) := or_default(object.get(r.values, path, null), default_value) if {
-	not contains(path, ".")
-}
-
-setting(r, path, default_value) := or_default(lib.value(r, path, null), default_value) if {
-	contains(path, ".")
-}
-
-or_default(v, _) := v if v != null
-
-or_default(v, default_value) := default_value if v == null
-
 # TRN-AZ-PUB-001
 
-default_deny(r) if setting(r, "network_rules.0.default_action", "Allow") == "Deny"
+default_deny(r) if lib.setting(r, "network_rules.0.default_action", "Allow") == "Deny"
 
 default_deny(r) if r.address in deny_rule_targets
 
@@ -90,7 +75,7 @@ default_deny(r) if {
 
 deny_rules := [acl |
 	some acl in lib.resources("azurerm_storage_account_network_rules")
-	setting(acl, "default_action", "Allow") == "Deny"
+	lib.setting(acl, "default_action", "Allow") == "Deny"
 ]
 
 # The accounts that default-deny network rules apply to, by address and lowercased id.
@@ -103,17 +88,17 @@ deny_rule_targets := {rel.target | some acl in deny_rules; some rel in acl.relat
 storage_gaps(r) := array.concat(
 	array.concat(
 		["public_network_access_enabled is true without default-deny network rules" |
-			setting(r, "public_network_access_enabled", true) == true
+			lib.setting(r, "public_network_access_enabled", true) == true
 			not lib.unknown(r, "public_network_access_enabled")
 			not default_deny(r)
 		],
 		["allow_nested_items_to_be_public is true" |
-			setting(r, "allow_nested_items_to_be_public", true) == true
+			lib.setting(r, "allow_nested_items_to_be_public", true) == true
 			not lib.unknown(r, "allow_nested_items_to_be_public")
 		],
 	),
 	["shared_access_key_enabled is true" |
-		setting(r, "shared_access_key_enabled", true) == true
+		lib.setting(r, "shared_access_key_enabled", true) == true
 		not lib.unknown(r, "shared_access_key_enabled")
 	],
 )
@@ -166,13 +151,13 @@ public_switch := {
 
 firewalled(r) if {
 	r.type == "azurerm_key_vault"
-	setting(r, "network_acls.0.default_action", "Allow") == "Deny"
+	lib.setting(r, "network_acls.0.default_action", "Allow") == "Deny"
 }
 
 deny contains f if {
 	some t, switch in public_switch
 	some r in lib.resources(t)
-	setting(r, switch.attribute, switch.default) == true
+	lib.setting(r, switch.attribute, switch.default) == true
 	not lib.unknown(r, switch.attribute)
 	not firewalled(r)
 	f := lib.finding("TRN-AZ-PUB-002", r, sprintf(

@@ -193,21 +193,6 @@ rules["TRN-AZ-KEY-009"] := {
 
 jurisdiction := input.jurisdiction.id
 
-# The value of an attribute, or the provider's default when it is absent or null.
-# A top-level attribute is read directly, which spares lib.value's path parsing on the
-# hottest calls.
-setting(r, path, default_value) := or_default(object.get(r.values, path, null), default_value) if {
-	not contains(path, ".")
-}
-
-setting(r, path, default_value) := or_default(lib.value(r, path, null), default_value) if {
-	contains(path, ".")
-}
-
-or_default(v, _) := v if v != null
-
-or_default(v, default_value) := default_value if v == null
-
 # What the resources of `types` point at: relation targets, and lowercased resource ids
 # held in `attribute`.
 pointed_at(types, attribute) := {rel.target |
@@ -241,9 +226,9 @@ account_key_targets := pointed_at(["azurerm_storage_account_customer_managed_key
 storage_gaps(r) := array.concat(
 	["no customer-managed key is set" | not account_key(r)],
 	[sprintf("%s is `%s`", [attr, kind]) |
-		setting(r, "account_kind", "StorageV2") == "StorageV2"
+		lib.setting(r, "account_kind", "StorageV2") == "StorageV2"
 		some attr in ["queue_encryption_key_type", "table_encryption_key_type"]
-		kind := setting(r, attr, "Service")
+		kind := lib.setting(r, attr, "Service")
 		kind != "Account"
 	],
 )
@@ -260,7 +245,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_storage_encryption_scope")
-	source := setting(r, "source", "Microsoft.Storage")
+	source := lib.setting(r, "source", "Microsoft.Storage")
 	source != "Microsoft.KeyVault"
 	f := lib.finding("TRN-AZ-KEY-001", r, sprintf(
 		"encryption scope source is `%s`, expected `Microsoft.KeyVault` with a customer-managed key",
@@ -333,7 +318,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_disk_encryption_set")
-	kind := setting(r, "encryption_type", "EncryptionAtRestWithCustomerKey")
+	kind := lib.setting(r, "encryption_type", "EncryptionAtRestWithCustomerKey")
 	not kind in double_encryption_types
 	f := lib.finding("TRN-AZ-KEY-004", r, sprintf(
 		"encryption_type is `%s`, expected `EncryptionAtRestWithPlatformAndCustomerKeys`",
@@ -366,10 +351,10 @@ deny contains f if {
 # TRN-AZ-KEY-006
 
 vault_gaps(r) := array.concat(
-	["purge_protection_enabled is false" | setting(r, "purge_protection_enabled", false) != true],
+	["purge_protection_enabled is false" | lib.setting(r, "purge_protection_enabled", false) != true],
 	[sprintf("sku_name is `%s`", [sku]) |
 		r.type == "azurerm_key_vault"
-		sku := setting(r, "sku_name", "standard")
+		sku := lib.setting(r, "sku_name", "standard")
 		is_string(sku)
 		lower(sku) != "premium"
 	],
@@ -531,7 +516,7 @@ deny contains f if {
 	some r in lib.resources_of(array.concat(vm_types, scale_set_types))
 	missing := [attr |
 		some attr in ["secure_boot_enabled", "vtpm_enabled"]
-		setting(r, attr, false) != true
+		lib.setting(r, attr, false) != true
 		not lib.unknown(r, attr)
 	]
 	count(missing) > 0

@@ -52,21 +52,6 @@ rules["TRN-AZ-NET-002"] := {
 	"modes": ["plan", "state", "hcl", "live"],
 }
 
-# The value of an attribute, or the provider's default when it is absent or null.
-# A top-level attribute is read directly, which spares lib.value's path parsing on the
-# hottest calls.
-setting(r, path, default_value) := or_default(object.get(r.values, path, null), default_value) if {
-	not contains(path, ".")
-}
-
-setting(r, path, default_value) := or_default(lib.value(r, path, null), default_value) if {
-	contains(path, ".")
-}
-
-or_default(v, _) := v if v != null
-
-or_default(v, default_value) := default_value if v == null
-
 # A TLS version as a number: 10 for TLS 1.0, 12 for TLS 1.2. Values that name no version
 # (`Disabled`, `None`, Cosmos DB's `Tls` for 1.0) count as TLS 1.0, the weakest.
 tls_rank(v) := 10 if {
@@ -94,8 +79,8 @@ weak_tls(v) if {
 deny contains f if {
 	some r in lib.resources("azurerm_storage_account")
 	gaps := array.concat(
-		[sprintf("min_tls_version is `%s`", [v]) | v := setting(r, "min_tls_version", "TLS1_2"); weak_tls(v)],
-		["https_traffic_only_enabled is false" | setting(r, "https_traffic_only_enabled", true) == false],
+		[sprintf("min_tls_version is `%s`", [v]) | v := lib.setting(r, "min_tls_version", "TLS1_2"); weak_tls(v)],
+		["https_traffic_only_enabled is false" | lib.setting(r, "https_traffic_only_enabled", true) == false],
 	)
 	count(gaps) > 0
 	f := lib.finding("TRN-AZ-NET-001", r, sprintf(
@@ -126,12 +111,12 @@ service_gaps(r, settings) := array.concat(
 	array.concat(
 		[sprintf("%s is `%s`", [path, v]) |
 			some path, default_value in settings
-			v := setting(r, path, default_value)
+			v := lib.setting(r, path, default_value)
 			weak_tls(v)
 		],
-		["https_only is false" | r.type in app_types; setting(r, "https_only", false) == false],
+		["https_only is false" | r.type in app_types; lib.setting(r, "https_only", false) == false],
 	),
-	["non_ssl_port_enabled is true" | r.type == "azurerm_redis_cache"; setting(r, "non_ssl_port_enabled", false) == true],
+	["non_ssl_port_enabled is true" | r.type == "azurerm_redis_cache"; lib.setting(r, "non_ssl_port_enabled", false) == true],
 )
 
 deny contains f if {

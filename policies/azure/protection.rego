@@ -55,41 +55,26 @@ rules["TRN-AZ-WAF-002"] := {
 	"modes": ["plan", "state", "hcl", "live"],
 }
 
-# The value of an attribute, or the provider's default when it is absent or null.
-# A top-level attribute is read directly, which spares lib.value's path parsing on the
-# hottest calls.
-setting(r, path, default_value) := or_default(object.get(r.values, path, null), default_value) if {
-	not contains(path, ".")
-}
-
-setting(r, path, default_value) := or_default(lib.value(r, path, null), default_value) if {
-	contains(path, ".")
-}
-
-or_default(v, _) := v if v != null
-
-or_default(v, default_value) := default_value if v == null
-
 # TRN-AZ-WAF-001
 
 waf_tiers := {"WAF", "WAF_v2"}
 
 gateway_gap(r) := sprintf("sku tier `%s` has no web application firewall", [tier]) if {
-	tier := setting(r, "sku.0.tier", "")
+	tier := lib.setting(r, "sku.0.tier", "")
 	not tier in waf_tiers
 }
 
 gateway_gap(r) := "no firewall_policy_id and waf_configuration is not enabled" if {
-	setting(r, "sku.0.tier", "") in waf_tiers
+	lib.setting(r, "sku.0.tier", "") in waf_tiers
 	not lib.present(r, "firewall_policy_id")
 	not lib.enabled(r, "waf_configuration.0.enabled")
 }
 
 gateway_gap(r) := sprintf("waf_configuration firewall_mode is `%s`", [mode]) if {
-	setting(r, "sku.0.tier", "") in waf_tiers
+	lib.setting(r, "sku.0.tier", "") in waf_tiers
 	not lib.present(r, "firewall_policy_id")
 	lib.enabled(r, "waf_configuration.0.enabled")
-	mode := setting(r, "waf_configuration.0.firewall_mode", "Detection")
+	mode := lib.setting(r, "waf_configuration.0.firewall_mode", "Detection")
 	mode != "Prevention"
 }
 
@@ -103,9 +88,9 @@ deny contains f if {
 }
 
 policy_gaps(r, enabled_path, mode_path, default_mode) := array.concat(
-	[sprintf("%s is false", [enabled_path]) | setting(r, enabled_path, true) == false],
+	[sprintf("%s is false", [enabled_path]) | lib.setting(r, enabled_path, true) == false],
 	[sprintf("%s is `%s`", [mode_path, mode]) |
-		mode := setting(r, mode_path, default_mode)
+		mode := lib.setting(r, mode_path, default_mode)
 		mode != "Prevention"
 	],
 )

@@ -89,21 +89,6 @@ rules["TRN-AZ-XFR-005"] := {
 
 jurisdiction := input.jurisdiction.id
 
-# The value of an attribute, or the provider's default when it is absent or null.
-# A top-level attribute is read directly, which spares lib.value's path parsing on the
-# hottest calls.
-setting(r, path, default_value) := or_default(object.get(r.values, path, null), default_value) if {
-	not contains(path, ".")
-}
-
-setting(r, path, default_value) := or_default(lib.value(r, path, null), default_value) if {
-	contains(path, ".")
-}
-
-or_default(v, _) := v if v != null
-
-or_default(v, default_value) := default_value if v == null
-
 countries(loc) := concat("/", object.get(loc, "countries", []))
 
 reason(loc) := object.get(loc, "reason", "the location is not in the region catalog") if object.get(loc, "reason", null) != null
@@ -319,7 +304,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_mssql_database")
-	setting(r, "create_mode", "Default") in secondary_modes
+	lib.setting(r, "create_mode", "Default") in secondary_modes
 	r.location.status in {"outside", "global"}
 	f := lib.finding("TRN-AZ-XFR-003", r, sprintf(
 		"geo-secondary database is in %s, outside %s, expected every copy inside %s",
@@ -335,7 +320,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_mssql_database")
-	redundancy := setting(r, "storage_account_type", "Geo")
+	redundancy := lib.setting(r, "storage_account_type", "Geo")
 	redundancy in {"Geo", "GeoZone"}
 	verdict := geo_verdict(r)
 	f := geo_finding("TRN-AZ-XFR-003", r, sprintf("backup storage_account_type `%s`", [redundancy]), verdict)
@@ -343,7 +328,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_mssql_managed_instance")
-	redundancy := setting(r, "storage_account_type", "GRS")
+	redundancy := lib.setting(r, "storage_account_type", "GRS")
 	redundancy in {"GRS", "GZRS"}
 	verdict := geo_verdict(r)
 	f := geo_finding("TRN-AZ-XFR-003", r, sprintf("backup storage_account_type `%s`", [redundancy]), verdict)
@@ -352,12 +337,12 @@ deny contains f if {
 # TRN-AZ-XFR-004
 
 vault_copy(r) := "storage_mode_type `GeoRedundant` with cross_region_restore_enabled" if {
-	setting(r, "storage_mode_type", "GeoRedundant") == "GeoRedundant"
+	lib.setting(r, "storage_mode_type", "GeoRedundant") == "GeoRedundant"
 	lib.enabled(r, "cross_region_restore_enabled")
 }
 
 vault_copy(r) := "storage_mode_type `GeoRedundant`" if {
-	setting(r, "storage_mode_type", "GeoRedundant") == "GeoRedundant"
+	lib.setting(r, "storage_mode_type", "GeoRedundant") == "GeoRedundant"
 	not lib.enabled(r, "cross_region_restore_enabled")
 }
 
@@ -370,7 +355,7 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_data_protection_backup_vault")
-	setting(r, "redundancy", "") == "GeoRedundant"
+	lib.setting(r, "redundancy", "") == "GeoRedundant"
 	verdict := geo_verdict(r)
 	f := geo_finding("TRN-AZ-XFR-004", r, "redundancy `GeoRedundant`", verdict)
 }
@@ -384,8 +369,8 @@ deny contains f if {
 
 deny contains f if {
 	some r in lib.resources("azurerm_cosmosdb_account")
-	setting(r, "backup.0.type", "Periodic") == "Periodic"
-	redundancy := setting(r, "backup.0.storage_redundancy", "Geo")
+	lib.setting(r, "backup.0.type", "Periodic") == "Periodic"
+	redundancy := lib.setting(r, "backup.0.storage_redundancy", "Geo")
 	redundancy == "Geo"
 	verdict := geo_verdict(r)
 	f := geo_finding("TRN-AZ-XFR-004", r, "periodic backup storage_redundancy `Geo`", verdict)

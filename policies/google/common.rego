@@ -25,12 +25,7 @@ legacy_parent_attribute := {
 }
 
 # The attribute at `path`, or `default_value` when it is absent or null.
-value(r, path, default_value) := v if {
-	v := lib.value(r, path, default_value)
-	v != null
-}
-
-value(r, path, default_value) := default_value if lib.value(r, path, default_value) == null
+value(r, path, default_value) := lib.setting(r, path, default_value)
 
 # `x` when it is an array, else an empty array.
 list(x) := x if is_array(x)

@@ -23,6 +23,13 @@ cloud_resources(cloud) := [r | some r in input.resources; r.cloud == cloud; r.mo
 # and each extra body or nested call costs more than the lookup itself.
 value(r, path, default_value) := object.get(r.values, terrane.path(path), default_value)
 
+# Like `value`, but a null attribute also yields `default_value`: Terraform writes unset
+# optional arguments as null in plans.
+setting(r, path, default_value) := v if {
+	v := object.get(r.values, terrane.path(path), null)
+	v != null
+} else := default_value
+
 # True when the attribute is unknown until apply. Rules that require a value treat an
 # unknown one as set; rules that inspect the value report that they cannot decide.
 unknown(r, path) if path in r.unknown
